@@ -1,0 +1,25 @@
+"""Qt-free use cases. `Services` bundles them for the UI; `build_services` wires them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class Services:
+    vault: Any
+    settings: Any
+    cases: Any
+    meldcode: Any = None
+    routekaart: Any = None
+    sociale_kaart: Any = None
+    handover: Any = None
+    reports: Any = None
+
+
+def build_services(vault) -> Services:
+    from aandacht.services.cases import CaseService
+
+    cases = CaseService(vault)
+    return Services(vault=vault, settings=vault.settings, cases=cases)
