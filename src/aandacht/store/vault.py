@@ -153,6 +153,18 @@ class InstanceLock:
         return self._fh is not None
 
 
+class NoLock:
+    """For opening a file that is not the app's own vault (checking a backup before restore)."""
+
+    held = True
+
+    def acquire(self) -> None:
+        pass
+
+    def release(self) -> None:
+        pass
+
+
 # --- the vault -----------------------------------------------------------------------
 
 
@@ -469,3 +481,20 @@ def open_vault(path: Path | str, passphrase: str, lock: InstanceLock | None = No
             raise _os_like_error(exc) from None
         raise
     return Vault(path, conn, lock, owns, params)
+
+
+def create_unencrypted_for_benchmark(path: Path | str) -> Vault:
+    """The same schema and pragmas on a plain SQLite file — ONLY for the benchmark's
+    SQLCipher ÷ SQLite ratio and for tests that must read raw page bytes (physical
+    deletion). The app itself never calls this."""
+    path = Path(path)
+    if path.exists():
+        raise VaultError(f"Er staat al een bestand op {path}.")
+    lock = InstanceLock(path)
+    lock.acquire()
+    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    _configure(conn)
+    from aandacht.store import migrations
+
+    migrations.migrate(conn, path, backup_first=False)
+    return Vault(path, conn, lock, True, KdfParams())

@@ -1,0 +1,136 @@
+"""Composition root: arguments → paths → Qt → one-instance lock → welcome/unlock → main window."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from aandacht import __version__
+
+DEMO_PASSPHRASE = "demo demo demo demo"
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="aandacht",
+        description="Aandacht: offline werkinstrument voor de aandachtsfunctionaris mensenhandel.",
+    )
+    parser.add_argument("--version", action="version", version=f"Aandacht {__version__}")
+    parser.add_argument("--demo", action="store_true",
+                        help="open een tijdelijke kluis met fictieve casussen (voor trainingen)")
+    return parser.parse_args(argv)
+
+
+def install_translations(app) -> list:
+    """Qt's own buttons and dialogs in Dutch (qtbase_nl), as the AF expects."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    QLocale.setDefault(QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    kept = []
+    for name in ("qtbase_nl", "qt_nl"):
+        tr = QTranslator(app)
+        if tr.load(name, folder):
+            app.installTranslator(tr)
+            kept.append(tr)
+    return kept
+
+
+def apply_style(app) -> None:
+    from aandacht.content import resource_root
+
+    qss = resource_root() / "style" / "aandacht.qss"
+    if qss.exists():
+        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+
+
+def make_application():
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Aandacht")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Aandacht")
+    app.setStyle("Fusion")
+    install_translations(app)
+    apply_style(app)
+    return app
+
+
+def run(argv: list[str]) -> int:
+    args = parse_args(argv)
+    app = make_application()
+    if args.demo:
+        return _run_demo(app)
+    from aandacht.paths import AppPaths
+
+    return _run_normal(app, AppPaths.default().ensure())
+
+
+def _run_normal(app, paths) -> int:
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    from aandacht.domain.errors import AandachtError
+    from aandacht.services.session import Session
+    from aandacht.store import VaultInUse
+    from aandacht.ui.main_window import MainWindow
+    from aandacht.ui.unlock import WelcomeDialog
+
+    session = Session(paths.vault)
+    try:
+        session.claim()
+    except VaultInUse as exc:
+        QMessageBox.warning(None, "Aandacht is al geopend", str(exc))
+        return 1
+    if not session.exists:
+        welcome = WelcomeDialog(
+            create=lambda gemeente, phrase: session.create(phrase, gemeente),
+            restore=lambda path, phrase: session.restore(Path(path), phrase),
+        )
+        if welcome.exec() != QDialog.DialogCode.Accepted:
+            session.close()
+            return 0
+    window = MainWindow(session)
+    window.show()
+    try:
+        return app.exec()
+    except AandachtError:  # pragma: no cover - last line of defence
+        return 1
+    finally:
+        session.close()
+
+
+def _run_demo(app) -> int:
+    """A throwaway vault in a temporary folder, filled with fictitious cases, removed on exit."""
+    from aandacht.services.session import Session
+    from aandacht.store.kdf import KdfParams
+    from aandacht.ui.main_window import MainWindow
+    from aandacht.ui.unlock import busy
+
+    folder = Path(tempfile.mkdtemp(prefix="aandacht-demo-"))
+    try:
+        # Cheaper KDF than a real vault: the demo holds only fictitious data.
+        session = Session(folder / "demo.vault", params=KdfParams(log_n=14))
+        services = busy(lambda: session.create(DEMO_PASSPHRASE, "Gemeente Voorbeeld (demo)"))
+        _fill_demo(services)
+        window = MainWindow(session, demo=True,
+                            demo_hint=f"Demo-wachtwoordzin: {DEMO_PASSPHRASE}")
+        window.show()
+        return app.exec()
+    finally:
+        try:
+            session.close()
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _fill_demo(services) -> None:
+    from aandacht.services.demo import fill_demo
+
+    services.settings.set("af_naam", "A. Voorbeeld (demo)")
+    services.settings.set("af_functie", "Aandachtsfunctionaris mensenhandel")
+    services.settings.set("af_contact", "aandachtsfunctionaris@voorbeeld.invalid")
+    fill_demo(services)
