@@ -178,3 +178,22 @@ class CaseService:
 
     def tombstones(self) -> list[tuple]:
         return self.store.tombstones()
+
+
+# --- structured timeline entries ----------------------------------------------------------
+def consultation_entry(case_id: int, occurred_on: dt.date, with_whom: str, anonymous: bool,
+                       advice: str, agreements: str = "") -> Entry:
+    """A consultation (meldcode step 2): structure in `data` for the screens, and the same
+    facts as readable text in `body`, so search, a correction's history and an export all
+    see the words. The case view and the demo both build consultations here."""
+    with_whom = (with_whom or "").strip()
+    data = {"with": with_whom, "anonymous": bool(anonymous), "advice": advice or "",
+            "agreements": agreements or ""}
+    lines = [f"Geconsulteerd: {with_whom or 'niet ingevuld'}"
+             + (" (anoniem, zonder de persoon te noemen)" if anonymous else " (met naam)")]
+    if advice:
+        lines.append(f"Advies: {advice}")
+    if agreements:
+        lines.append(f"Afspraken: {agreements}")
+    return Entry(None, case_id, EntryKind.CONSULTATIE, occurred_on,
+                 title=f"Consultatie {with_whom}".strip(), body="\n".join(lines), data=data)
