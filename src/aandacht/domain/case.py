@@ -307,8 +307,19 @@ class FollowUp:
 # --- validation -----------------------------------------------------------------
 
 
+def clean_text(value: str) -> str:
+    """Lone surrogates (from some input methods or pasted text) cannot be stored as UTF-8;
+    they become U+FFFD instead of an error deep in the store. NUL characters are dropped."""
+    value = value or ""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return value.replace("\x00", "")
+
+
 def validate_label(label: str) -> str:
-    label = (label or "").strip()
+    label = clean_text(label).strip()
     if not label:
         raise ValidationError("Geef de casus een label (een pseudoniem, geen naam).", "label")
     if len(label) > MAX_LABEL:
@@ -328,15 +339,13 @@ def validate_date(value: dt.date, what: str, today: dt.date | None = None) -> dt
 
 
 def validate_text(value: str, what: str) -> str:
-    value = value or ""
+    value = clean_text(value)
     if len(value) > MAX_TEXT:
         raise ValidationError(
             f"De tekst bij '{what}' is te lang ({len(value):,} tekens; maximaal {MAX_TEXT:,}). "
             "Splits de tekst over meer notities.".replace(",", "."),
             what,
         )
-    if "\x00" in value:
-        value = value.replace("\x00", "")
     return value
 
 
@@ -348,8 +357,9 @@ def validate_case(case: Case, today: dt.date | None = None) -> Case:
     unknown = set(case.details) - set(DETAIL_FIELD_BY_KEY)
     if unknown:
         raise ValidationError(f"Onbekend veld: {', '.join(sorted(unknown))}.", "details")
-    for key, value in case.details.items():
-        validate_text(value, DETAIL_FIELD_BY_KEY[key].label)
+    case.details = {key: validate_text(value, DETAIL_FIELD_BY_KEY[key].label)
+                    for key, value in case.details.items()}
+    case.source_department = validate_text(case.source_department, "afdeling")
     if case.linked_case_id is not None and case.linked_case_id == case.id:
         raise ValidationError("Een casus kan niet aan zichzelf gekoppeld worden.", "linked_case_id")
     return case

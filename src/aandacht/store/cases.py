@@ -37,6 +37,11 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _dumps(value) -> str:
+    # ASCII-escaped JSON stores any string, lone surrogates included.
+    return json.dumps(value)
+
+
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
@@ -103,7 +108,7 @@ class CaseStore:
                 case.subject.value, ",".join(sorted(f.value for f in case.forms)),
                 case.minor.value, case.source_type.value, case.source_department,
                 case.linked_case_id, case.close_reason, _iso(case.closed_on),
-                _iso(case.delete_after), json.dumps(case.details, ensure_ascii=False))
+                _iso(case.delete_after), _dumps(case.details))
 
     def insert(self, case: Case) -> Case:
         with self.vault.transaction() as conn:
@@ -185,13 +190,7 @@ class CaseStore:
             params.append(q)
         sql = (
             "SELECT c.id, c.label, c.opened_on, c.status, c.subject, c.forms, c.minor, "
-            "e.last_on, COALESCE(f.n, 0), COALESCE(json_extract(s.value, '$.line'), '') "
-            "FROM cases c "
-            "LEFT JOIN (SELECT case_id, MAX(occurred_on) AS last_on FROM entries GROUP BY case_id) e "
-            "  ON e.case_id = c.id "
-            "LEFT JOIN (SELECT case_id, COUNT(*) AS n FROM followups WHERE done_on IS NULL "
-            "  GROUP BY case_id) f ON f.case_id = c.id "
-            "LEFT JOIN case_state s ON s.case_id = c.id AND s.key = 'meldcode_status' "
+            "c.last_activity, c.open_followups, c.meldcode_line FROM cases c "
             + (("WHERE " + " AND ".join(where)) if where else "")
             + " ORDER BY c.opened_on DESC, c.id DESC"
         )
@@ -218,12 +217,16 @@ class CaseStore:
             "interpretation, body, data) VALUES (?,?,?,?,?,?,?,?,?)",
             (entry.case_id, entry.kind.value, entry.occurred_on.isoformat(),
              entry.created_at.isoformat(), entry.title, entry.facts, entry.interpretation,
-             entry.body, json.dumps(entry.data, ensure_ascii=False)),
+             entry.body, _dumps(entry.data)),
         )
         entry.id = cur.lastrowid
         conn.execute("INSERT INTO search(text, case_id, entry_id) VALUES (?, ?, ?)",
                      (entry.text(), entry.case_id, entry.id))
-        conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (_now(), entry.case_id))
+        conn.execute(
+            "UPDATE cases SET updated_at = ?, last_activity = "
+            "CASE WHEN last_activity IS NULL OR last_activity < ? THEN ? ELSE last_activity END "
+            "WHERE id = ?",
+            (_now(), entry.occurred_on.isoformat(), entry.occurred_on.isoformat(), entry.case_id))
         return entry
 
     def get_entry(self, entry_id: int) -> Entry:
@@ -245,8 +248,10 @@ class CaseStore:
                 "UPDATE entries SET occurred_on=?, title=?, facts=?, interpretation=?, body=?, "
                 "data=? WHERE id=?",
                 (new.occurred_on.isoformat(), new.title, new.facts, new.interpretation, new.body,
-                 json.dumps(new.data, ensure_ascii=False), old.id),
+                 _dumps(new.data), old.id),
             )
+            conn.execute("UPDATE cases SET last_activity = (SELECT MAX(occurred_on) FROM entries "
+                         "WHERE case_id = ?) WHERE id = ?", (old.case_id, old.case_id))
             conn.execute("DELETE FROM search WHERE entry_id = ?", (old.id,))
             # History stays searchable too: a corrected word should still find the case.
             conn.execute("INSERT INTO search(text, case_id, entry_id) VALUES (?, ?, ?)",
@@ -284,6 +289,7 @@ class CaseStore:
                 "VALUES (?,?,?,?,?)",
                 (fu.case_id, fu.due_on.isoformat(), fu.what, _iso(fu.done_on), _now()))
             fu.id = cur.lastrowid
+            self._count_followups(conn, fu.case_id)
         return fu
 
     def get_followup(self, fu_id: int) -> FollowUp:
@@ -297,8 +303,13 @@ class CaseStore:
         with self.vault.transaction() as conn:
             conn.execute("UPDATE followups SET done_on = ? WHERE id = ?",
                          (done_on.isoformat(), fu.id))
+            self._count_followups(conn, fu.case_id)
             self._add_entry(conn, entry)
         return entry
+
+    def _count_followups(self, conn, case_id: int) -> None:
+        conn.execute("UPDATE cases SET open_followups = (SELECT COUNT(*) FROM followups WHERE "
+                     "case_id = ? AND done_on IS NULL) WHERE id = ?", (case_id, case_id))
 
     def followups(self, case_id: int) -> list[FollowUp]:
         return [FollowUp(id=r[0], case_id=r[1], due_on=_d(r[2]), what=r[3], done_on=_d(r[4]))
@@ -325,7 +336,10 @@ class CaseStore:
                 "INSERT INTO case_state(case_id, key, value, updated_at) VALUES (?,?,?,?) "
                 "ON CONFLICT(case_id, key) DO UPDATE SET value = excluded.value, "
                 "updated_at = excluded.updated_at",
-                (case_id, key, json.dumps(value, ensure_ascii=False), _now()))
+                (case_id, key, _dumps(value), _now()))
+            if key == "meldcode_status":
+                conn.execute("UPDATE cases SET meldcode_line = ? WHERE id = ?",
+                             (str(value.get("line", "")), case_id))
 
     # --- retention --------------------------------------------------------------------
     def due_for_deletion(self, until: dt.date) -> list[Case]:

@@ -122,7 +122,21 @@ V2 = [
     )""",
 ]
 
-MIGRATIONS: list[list[str]] = [V1, V2]
+# v3: the case list reads three per-case figures from the case row itself instead of
+# aggregating the timeline for every case (192 ms → ~20 ms at 10,000 cases).
+V3 = [
+    "ALTER TABLE cases ADD COLUMN last_activity TEXT",
+    "ALTER TABLE cases ADD COLUMN open_followups INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE cases ADD COLUMN meldcode_line TEXT NOT NULL DEFAULT ''",
+    "UPDATE cases SET last_activity = "
+    "(SELECT MAX(e.occurred_on) FROM entries e WHERE e.case_id = cases.id)",
+    "UPDATE cases SET open_followups = "
+    "(SELECT COUNT(*) FROM followups f WHERE f.case_id = cases.id AND f.done_on IS NULL)",
+    "UPDATE cases SET meldcode_line = COALESCE((SELECT json_extract(s.value, '$.line') "
+    "FROM case_state s WHERE s.case_id = cases.id AND s.key = 'meldcode_status'), '')",
+]
+
+MIGRATIONS: list[list[str]] = [V1, V2, V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -24,7 +24,7 @@ class Settings:
             conn.execute(
                 "INSERT INTO meta(key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, json.dumps(value, ensure_ascii=False)),
+                (key, json.dumps(value)),
             )
 
     def all(self) -> dict[str, Any]:

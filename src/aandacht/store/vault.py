@@ -317,8 +317,10 @@ class Vault:
             same = target.exists() and os.path.samefile(target, self.path)
         except OSError:
             same = False
-        if same or target.resolve() == self.path.resolve() or \
-                str(target.resolve()).startswith(str(self.path.resolve()) + "-"):
+        own = self.path.resolve()
+        resolved = target.resolve()
+        # The vault, its -wal/-shm, its .lock and migration copies all share its name.
+        if same or (resolved.parent == own.parent and resolved.name.startswith(own.name)):
             raise VaultError("De reservekopie kan niet over de kluis zelf heen. Kies een andere plek, "
                              "bij voorkeur een versleutelde USB-stick.")
         if not target.parent.is_dir():
@@ -349,7 +351,7 @@ def _validate_new_passphrase(passphrase: str) -> None:
 
 
 def _remove_quietly(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError, PermissionError):
+    with contextlib.suppress(OSError):
         os.remove(path)
 
 
