@@ -5,6 +5,11 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
+# PySide6 6.12 on CPython 3.11 leaks references to None; see aandacht/ui/none_guard.py.
+from aandacht.ui.none_guard import pin_none  # noqa: E402
+
+pin_none()
+
 import pytest  # noqa: E402
 
 from aandacht.paths import AppPaths  # noqa: E402

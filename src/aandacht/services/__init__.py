@@ -21,5 +21,8 @@ class Services:
 def build_services(vault) -> Services:
     from aandacht.services.cases import CaseService
 
+    from aandacht.services.reports import ReportService
+
     cases = CaseService(vault)
-    return Services(vault=vault, settings=vault.settings, cases=cases)
+    return Services(vault=vault, settings=vault.settings, cases=cases,
+                    reports=ReportService(vault, cases, vault.settings))

@@ -384,7 +384,8 @@ class CaseStore:
         return self.vault.execute(
             "SELECT c.opened_on, c.forms, c.subject, c.source_type, c.minor, "
             "  (SELECT json_group_array(r.value) FROM entries e, "
-            "     json_each(json_extract(e.data, '$.recipients')) r "
-            "   WHERE e.case_id = c.id AND e.kind = 'route') "
+            "     json_each(e.data, '$.recipients') r "
+            "   WHERE e.case_id = c.id AND e.kind = 'route' "
+            "     AND json_type(e.data, '$.recipients') = 'array') "
             "FROM cases c WHERE c.opened_on >= ? AND c.opened_on <= ?",
             (f"{year}-01-01", f"{year}-12-31")).fetchall()
