@@ -214,3 +214,21 @@ def test_qt_buttons_are_dutch(qapp):
     install_translations(qapp)
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "") == "Annuleren"
+
+
+def test_relinking_a_case_keeps_links_mutual(services):
+    import datetime as dt
+
+    from aandacht.domain.case import Case, Subject
+
+    cs = services.cases
+    a = cs.create_case(Case(None, "Casus Reiger", dt.date(2026, 1, 5)))
+    b = cs.create_case(Case(None, "Casus Pand Noord", dt.date(2026, 1, 5), subject=Subject.LOCATIE,
+                            linked_case_id=a.id))
+    c = cs.create_case(Case(None, "Casus Pand Zuid", dt.date(2026, 1, 6), subject=Subject.LOCATIE))
+    assert cs.get_case(a.id).linked_case_id == b.id
+    a = cs.get_case(a.id)
+    a.linked_case_id = c.id
+    cs.update_case(a)
+    assert cs.get_case(b.id).linked_case_id is None
+    assert cs.get_case(c.id).linked_case_id == a.id

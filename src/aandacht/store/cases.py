@@ -134,6 +134,17 @@ class CaseStore:
         with self.vault.transaction() as conn:
             self._check_label_free(conn, case.label, case.id)
             self._check_link(conn, case.linked_case_id)
+            row = conn.execute("SELECT linked_case_id FROM cases WHERE id = ?",
+                               (case.id,)).fetchone()
+            previous = row[0] if row else None
+            if previous != case.linked_case_id:
+                # Keep links mutual: the old partner lets go, the new partner points back.
+                if previous is not None:
+                    conn.execute("UPDATE cases SET linked_case_id = NULL WHERE id = ? AND "
+                                 "linked_case_id = ?", (previous, case.id))
+                if case.linked_case_id is not None:
+                    conn.execute("UPDATE cases SET linked_case_id = ? WHERE id = ? AND "
+                                 "linked_case_id IS NULL", (case.id, case.linked_case_id))
             cur = conn.execute(
                 "UPDATE cases SET label=?, label_key=?, opened_on=?, status=?, subject=?, forms=?, "
                 "minor=?, source_type=?, source_department=?, linked_case_id=?, close_reason=?, "
