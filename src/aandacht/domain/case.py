@@ -314,7 +314,7 @@ def clean_text(value: str) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        value = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        value = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in value)
     return value.replace("\x00", "")
 
 

@@ -1,8 +1,8 @@
-"""Passphrase → key-encryption key with scrypt (memory-hard, in the standard library).
+"""Passphrase → the vault's 256-bit SQLCipher key, with scrypt (memory-hard, standard library).
 
-The vault's data key is random; the passphrase only unwraps it. So a passphrase
-change rewrites a small metadata file atomically and never re-encrypts the
-database, and the scrypt cost can be tuned per machine without touching data.
+The cost is tuned per machine when a vault is created and stored in the vault's first
+byte (see vault.py). A passphrase change derives a new key under a new salt and
+re-encrypts the whole vault, so an old key is worthless afterwards.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import time
 from dataclasses import asdict, dataclass
 
 KEY_BYTES = 32
-# Tuning bounds: at least 16 MiB of memory; never more than 1 GiB.
-MIN_LOG_N = 14
+# Tuning bounds: at least 64 MiB of memory; never more than 1 GiB.
+MIN_LOG_N = 16  # 64 MiB: a busy machine must not talk the cost down below this
 MAX_LOG_N = 20
 TARGET_SECONDS = 0.5
 

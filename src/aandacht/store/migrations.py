@@ -166,6 +166,12 @@ def migrate(conn: sqlcipher3.Connection, path: Path, backup_first: bool = True,
             for stmt in MIGRATIONS[version - 1]:
                 conn.execute(stmt)
             conn.execute(f"PRAGMA user_version = {int(version)}")
+        except sqlcipher3.Error:
+            conn.execute("ROLLBACK")
+            raise VaultError(
+                f"De kluis kon niet worden bijgewerkt naar schemaversie {version}; "
+                "de wijziging is teruggedraaid en de kluis is niet aangepast."
+            ) from None
         except BaseException:
             conn.execute("ROLLBACK")
             raise

@@ -177,6 +177,7 @@ def _connect(path: Path, key: bytes, salt: bytes) -> sqlcipher3.Connection:
 
 def _configure(conn: sqlcipher3.Connection) -> None:
     conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA cipher_memory_security = ON")
@@ -325,6 +326,9 @@ class Vault:
                              "bij voorkeur een versleutelde USB-stick.")
         if not target.parent.is_dir():
             raise VaultError(f"De map {target.parent} bestaat niet.")
+        # Copies from an earlier backup that was interrupted (encrypted, but clutter).
+        for stale in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+            _remove_quietly(stale)
         tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
         try:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -343,6 +347,12 @@ class Vault:
             _remove_quietly(tmp)
             raise _friendly_os_error(exc, target.parent) from None
         return target
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
 
 
 def _validate_new_passphrase(passphrase: str) -> None:
@@ -388,7 +398,8 @@ def _os_like_error(exc: Exception) -> VaultError:
         return VaultDamaged("De kluis is beschadigd en kan niet worden gelezen. Zet een reservekopie terug.")
     if "readonly" in msg or "read-only" in msg:
         return VaultError("De kluis is alleen-lezen; Aandacht kan niet opslaan.")
-    return VaultError(f"De kluis gaf een fout: {exc}")
+    return VaultError("De kluis kon deze bewerking niet uitvoeren; er is niets veranderd. "
+                      f"(technische melding: {exc})")
 
 
 def _tmp_derive(passphrase: str, params: KdfParams):
@@ -473,6 +484,8 @@ def open_vault(path: Path | str, passphrase: str, lock: InstanceLock | None = No
             from aandacht.store import migrations
 
             migrations.migrate(conn, path, backup_first=True)
+        # A passphrase change killed before its final rename leaves an (encrypted) copy.
+        _remove_quietly(path.with_name(path.name + ".rekey"))
     except BaseException as exc:
         if conn is not None:
             with contextlib.suppress(Exception):
