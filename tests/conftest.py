@@ -45,3 +45,13 @@ def services(vault):
     from aandacht.services import build_services
 
     return build_services(vault)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network():
+    """The whole test session runs with the network guarded: Aandacht opens no socket."""
+    from tests.offline_guard import offline
+
+    with offline(allow_unix=True) as attempts:
+        yield
+    assert attempts == [], f"network attempts during the test session: {attempts}"
