@@ -232,3 +232,22 @@ def test_relinking_a_case_keeps_links_mutual(services):
     cs.update_case(a)
     assert cs.get_case(b.id).linked_case_id is None
     assert cs.get_case(c.id).linked_case_id == a.id
+
+
+def test_qt_calls_and_emits_do_not_exhaust_singletons(qapp):
+    # PySide6 6.12 on CPython 3.11 drops a reference to None per void call and to True per
+    # emit; without the guard in aandacht.ui this loop aborts the interpreter.
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    class Emitter(QObject):
+        ping = Signal(bool)
+
+    e = Emitter()
+    for _ in range(20_000):
+        e.setObjectName("x")
+        e.ping.emit(True)
+    # Pinned (3.11) or immortal (3.12+): the counts are far out of a session's reach.
+    assert sys.getrefcount(None) > 2**30
+    assert sys.getrefcount(True) > 2**30

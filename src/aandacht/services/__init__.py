@@ -21,8 +21,10 @@ class Services:
 def build_services(vault) -> Services:
     from aandacht.services.cases import CaseService
 
+    from aandacht.services.meldcode import MeldcodeService
     from aandacht.services.reports import ReportService
 
     cases = CaseService(vault)
     return Services(vault=vault, settings=vault.settings, cases=cases,
+                    meldcode=MeldcodeService(cases),
                     reports=ReportService(vault, cases, vault.settings))
