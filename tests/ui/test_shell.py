@@ -83,7 +83,10 @@ def test_unlock_with_wrong_then_right_passphrase(qtbot, created):
     w.unlock_panel.passphrase.setText(PHRASE)
     w.unlock_panel.submit()
     assert not w.locked
-    assert set(w.pages) == {p.key for p in PAGES}
+    assert w.stack.currentWidget() is w.pages["overzicht"]
+    for spec in PAGES:  # every page builds on a real vault
+        w.show_page(spec.key)
+        assert w.stack.currentWidget() is w.pages[spec.key]
     assert w.status_vault.text() == "Kluis: ontgrendeld"
 
 

@@ -191,29 +191,42 @@ class MainWindow(QMainWindow):
                        "internet.")
 
     # --- pages ---------------------------------------------------------------------
-    def _build_pages(self) -> None:
-        services = self.session.services
-        for spec in PAGES:
-            page = build_page(spec, services, self.stack)
-            self.pages[spec.key] = page
+    # Pages are built on first visit, not at unlock: unlocking costs the KDF plus the one
+    # page the AF returns to, whatever the number of pages.
+    def page(self, key: str) -> QWidget:
+        page = self.pages.get(key)
+        if page is None:
+            spec = next(s for s in PAGES if s.key == key)
+            page = build_page(spec, self.session.services, self.stack)
+            self.pages[key] = page
             self.stack.addWidget(page)
             if hasattr(page, "open_case"):
                 page.open_case.connect(self.open_case)
             if isinstance(page, SettingsPage):
                 page.settings_changed.connect(self._apply_settings)
+        return page
+
+    def _preload(self) -> None:
+        """Import the page modules while the AF types the passphrase (no data is touched)."""
+        for spec in PAGES:
+            try:
+                importlib.import_module(spec.target.split(":")[0])
+            except ImportError:
+                pass
+        importlib.import_module("aandacht.services.meldcode")
+        importlib.import_module("aandacht.services.reports")
 
     def _nav_changed(self, row: int) -> None:
         if row < 0 or not self.session.unlocked:
             return
         key = PAGES[row].key
         self._current_key = key
-        page = self.pages.get(key)
-        if page is None:
-            return
         if key == "casussen" and self.case_view is not None:
             self.stack.setCurrentWidget(self.case_view)
             return
-        if hasattr(page, "refresh"):
+        fresh = key not in self.pages
+        page = self.page(key)
+        if not fresh and hasattr(page, "refresh"):
             page.refresh()
         self.stack.setCurrentWidget(page)
 
@@ -267,7 +280,6 @@ class MainWindow(QMainWindow):
         self.session.unlock(passphrase)
 
     def _after_unlock(self) -> None:
-        self._build_pages()
         self._apply_settings()
         self.nav.setEnabled(True)
         self.nav.show()
@@ -320,6 +332,7 @@ class MainWindow(QMainWindow):
         self.status_vault.setText("Kluis: vergrendeld")
         self.stack.setCurrentWidget(self.lock_screen)
         self.unlock_panel.focus()
+        QTimer.singleShot(300, self._preload)
 
     @property
     def locked(self) -> bool:
