@@ -142,14 +142,18 @@ sys.path.insert(0, sys.argv[3])
 if mode == "bare":
     from PySide6.QtWidgets import QApplication, QWidget
     app = QApplication([])
-    w = QWidget(); w.resize(460, 240); w.show(); app.processEvents()
+    w = QWidget(); w.resize(1280, 800); w.show(); app.processEvents()
     print(json.dumps({"shown": time.time() - t0}))
 elif mode == "unlockdialog":
+    # The real start path of `aandacht`: Qt, translations, style, the instance lock, and
+    # the main window showing its unlock panel.
+    from pathlib import Path
     from aandacht.app import make_application
-    from aandacht.domain.passphrase import UnlockThrottle
-    from aandacht.ui.unlock import UnlockDialog
+    from aandacht.services.session import Session
+    from aandacht.ui.main_window import MainWindow
     app = make_application()
-    d = UnlockDialog(lambda p: None, UnlockThrottle()); d.show(); app.processEvents()
+    s = Session(Path(sys.argv[4])); s.claim()
+    w = MainWindow(s); w.show(); app.processEvents()
     print(json.dumps({"shown": time.time() - t0}))
 elif mode == "unlock":
     from aandacht.app import make_application
@@ -236,7 +240,7 @@ def main() -> int:
     plain.close()
 
     bare = [child("bare")["shown"] for _ in range(5)]
-    dialog = [child("unlockdialog")["shown"] for _ in range(5)]
+    dialog = [child("unlockdialog", str(work / "bench.vault"))["shown"] for _ in range(5)]
     unl = [child("unlock", str(work / "bench.vault"), PASSPHRASE) for _ in range(3)]
 
     def ms(x):

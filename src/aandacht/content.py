@@ -8,7 +8,6 @@ it without reading Python. Every loader here turns a broken file into a
 from __future__ import annotations
 
 import tomllib
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,10 @@ from aandacht.domain.errors import ContentError
 
 def resource_root() -> Path:
     """The resources/ folder, both in a checkout and in an installed wheel."""
-    installed = resources.files("aandacht") / "resources"
+    # An installed wheel carries resources/ inside the package (force-include in pyproject).
+    installed = Path(__file__).resolve().parent / "resources"
     if installed.is_dir():
-        return Path(str(installed))
+        return installed
     checkout = Path(__file__).resolve().parents[2] / "resources"
     if checkout.is_dir():
         return checkout

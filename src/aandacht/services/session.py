@@ -7,9 +7,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aandacht.services import Services, build_services
-from aandacht.store import InstanceLock, Vault, create_vault, open_vault
-from aandacht.store.kdf import KdfParams
+from typing import TYPE_CHECKING
+
+from aandacht.store.lock import InstanceLock
+
+if TYPE_CHECKING:
+    from aandacht.services import Services
+    from aandacht.store.kdf import KdfParams
+    from aandacht.store.vault import Vault
+
+# SQLCipher and the services load on the first create/unlock, not at start-up: the
+# unlock screen appears sooner and the AF types while nothing else is needed.
 
 
 class Session:
@@ -33,6 +41,9 @@ class Session:
         return self.vault is not None and self.vault.is_open
 
     def create(self, passphrase: str, gemeente: str) -> Services:
+        from aandacht.services import build_services
+        from aandacht.store.vault import create_vault
+
         self.claim()
         self.vault = create_vault(self.vault_path, passphrase, self._params, lock=self.lock_file)
         self.vault.settings.set("gemeente_naam", gemeente.strip())
@@ -40,6 +51,9 @@ class Session:
         return self.services
 
     def unlock(self, passphrase: str) -> Services:
+        from aandacht.services import build_services
+        from aandacht.store.vault import open_vault
+
         self.claim()
         self.vault = open_vault(self.vault_path, passphrase, lock=self.lock_file)
         self.services = build_services(self.vault)
@@ -49,7 +63,7 @@ class Session:
         """Put a backup in place of a missing vault, after proving the passphrase opens it."""
         import shutil
 
-        from aandacht.store import VaultError
+        from aandacht.store.vault import VaultError, open_vault
 
         self.claim()
         if self.exists:

@@ -36,15 +36,12 @@ import sqlcipher3
 from aandacht.domain.errors import AandachtError
 from aandacht.store import kdf
 from aandacht.store.kdf import KdfParams
+from aandacht.store.lock import InstanceLock, NoLock, VaultError, VaultInUse  # noqa: F401
 
 HEADER_MARK = 0xA0
 SQLITE_PLAIN_MAGIC = b"SQLite format 3\x00"
 CACHE_KIB = 64 * 1024  # 64 MiB page cache: SQLCipher's overhead is small only with a warm cache
 INTEGRITY_CHECK_MAX_BYTES = 32 * 1024 * 1024  # cipher_integrity_check on open up to this size
-
-
-class VaultError(AandachtError):
-    """Anything that keeps a vault from opening or saving; the message is Dutch."""
 
 
 class WrongPassphrase(VaultError):
@@ -54,14 +51,6 @@ class WrongPassphrase(VaultError):
 
 class VaultDamaged(VaultError):
     pass
-
-
-class VaultInUse(VaultError):
-    def __init__(self) -> None:
-        super().__init__(
-            "De kluis is al geopend in een ander venster van Aandacht. "
-            "Sluit dat eerst; er is niets aan het bestand veranderd."
-        )
 
 
 # --- header -----------------------------------------------------------------------
@@ -109,60 +98,6 @@ def read_header(path: Path) -> tuple[bytes, KdfParams]:
 def _raw_hex_key(key: bytes, salt: bytes) -> str:
     # Only hex digits reach the SQL text, never the passphrase (PRAGMAs take no parameters).
     return f"x'{key.hex()}{salt.hex()}'"
-
-
-# --- instance lock ------------------------------------------------------------------
-
-
-class InstanceLock:
-    """An OS file lock beside the vault: one running Aandacht per vault.
-
-    The lock file holds no data; the OS releases the lock if the process dies.
-    """
-
-    def __init__(self, vault_path: Path):
-        self.path = Path(str(vault_path) + ".lock")
-        self._fh = None
-
-    def acquire(self) -> None:
-        if self._fh is not None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+b")
-        try:
-            if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-                import msvcrt
-
-                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            fh.close()
-            raise VaultInUse() from None
-        self._fh = fh
-
-    def release(self) -> None:
-        if self._fh is not None:
-            self._fh.close()
-            self._fh = None
-
-    @property
-    def held(self) -> bool:
-        return self._fh is not None
-
-
-class NoLock:
-    """For opening a file that is not the app's own vault (checking a backup before restore)."""
-
-    held = True
-
-    def acquire(self) -> None:
-        pass
-
-    def release(self) -> None:
-        pass
 
 
 # --- the vault -----------------------------------------------------------------------

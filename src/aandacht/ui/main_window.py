@@ -30,7 +30,8 @@ from aandacht import __version__
 from aandacht.domain.passphrase import UnlockThrottle
 from aandacht.services.session import Session
 from aandacht.ui import dialogs
-from aandacht.ui.settings_page import DEFAULT_LOCK_MINUTES, SettingsPage, make_backup
+
+DEFAULT_LOCK_MINUTES = 10
 from aandacht.ui.unlock import UnlockPanel
 
 
@@ -169,8 +170,7 @@ class MainWindow(QMainWindow):
         self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.lock_action.triggered.connect(self.lock)
         self.backup_action = QAction("&Reservekopie maken…", self)
-        self.backup_action.triggered.connect(
-            lambda: self.session.services and make_backup(self, self.session.services))
+        self.backup_action.triggered.connect(self._backup)
         quit_action = QAction("&Afsluiten", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -182,6 +182,12 @@ class MainWindow(QMainWindow):
         about = QAction("&Over Aandacht", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _backup(self) -> None:
+        from aandacht.ui.settings_page import make_backup
+
+        if self.session.services is not None:
+            make_backup(self, self.session.services)
 
     def _about(self) -> None:
         dialogs.inform(self, "Over Aandacht",
@@ -202,7 +208,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
             if hasattr(page, "open_case"):
                 page.open_case.connect(self.open_case)
-            if isinstance(page, SettingsPage):
+            if hasattr(page, "settings_changed"):
                 page.settings_changed.connect(self._apply_settings)
         return page
 
