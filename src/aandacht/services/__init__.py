@@ -21,10 +21,12 @@ class Services:
 def build_services(vault) -> Services:
     from aandacht.services.cases import CaseService
 
+    from aandacht.services.handover import HandoverService
     from aandacht.services.meldcode import MeldcodeService
     from aandacht.services.reports import ReportService
 
     cases = CaseService(vault)
     return Services(vault=vault, settings=vault.settings, cases=cases,
                     meldcode=MeldcodeService(cases),
+                    handover=HandoverService(vault, cases, vault.settings),
                     reports=ReportService(vault, cases, vault.settings))

@@ -364,11 +364,11 @@ class CaseStore:
         """Remove every trace of the case; keep a content-free tombstone; then VACUUM."""
         with self.vault.transaction() as conn:
             conn.execute("DELETE FROM search WHERE case_id = ?", (case.id,))
-            conn.execute(
-                "UPDATE disclosures SET content = NULL, tombstoned_on = ?, tombstone = ? "
-                "WHERE case_id = ? AND content IS NOT NULL",
-                (today.isoformat(), json.dumps({"verwijderd_op": today.isoformat(),
-                                                "reden": "bewaartermijn"}), case.id))
+            from aandacht.store.disclosures import DisclosureStore
+
+            # Same transaction: the log keeps content-free tombstones (dates, recipient kind,
+            # reason) and lets go of the case id, which SQLite may hand to a later case.
+            DisclosureStore(self.vault).tombstone_case(case.id, "bewaartermijn", today)
             conn.execute("DELETE FROM cases WHERE id = ?", (case.id,))
             conn.execute(
                 "INSERT INTO tombstones(case_id, opened_on, closed_on, deleted_on, reason) "
