@@ -603,36 +603,19 @@ def test_header_link_edit_and_clear(qtbot, services, modals):
     assert view.title_label.text() == "Casus Grutto B"
 
 
-def test_feature_tabs_host_widgets_or_show_a_note(qtbot, services, monkeypatch):
+def test_feature_tabs_host_the_real_widgets(qtbot, services):
+    from aandacht.ui.meldcode import MeldcodeWidget
+    from aandacht.ui.routekaart import RouteWidget
+
     case = _case(services)
-
-    def missing():
-        raise ImportError("not there yet")
-
-    class StandIn(QLabel):
-        made = []
-
-        def __init__(self, services_, case_id, parent):
-            super().__init__("meldcode hier", parent)
-            StandIn.made.append((services_, case_id, parent))
-
-    monkeypatch.setitem(case_view_mod.FEATURE_TABS, TAB_MELDCODE,
-                        (lambda: StandIn, "niet gebruikt"))
-    monkeypatch.setitem(case_view_mod.FEATURE_TABS, TAB_ROUTEKAART,
-                        (missing, "De routekaart is in deze versie nog niet beschikbaar."))
-    monkeypatch.setattr(case_view_mod, "_import_handover", missing)
     view = _view(qtbot, services, case.id)
-    view.tabs.setCurrentIndex(TAB_ROUTEKAART)
-    notes = [w.text() for w in view.tabs.widget(TAB_ROUTEKAART).findChildren(QLabel)]
-    assert notes == ["De routekaart is in deze versie nog niet beschikbaar."]
     view.tabs.setCurrentIndex(TAB_MELDCODE)
-    assert StandIn.made and StandIn.made[0][:2] == (services, case.id)
-    assert view.tabs.widget(TAB_MELDCODE).findChildren(StandIn)
-    view.tabs.setCurrentIndex(TAB_OVERDRACHT)
-    assert not view.handover_missing.isHidden()
-    assert not view.shop_button.isEnabled() and not view.oov_button.isEnabled()
+    assert view.tabs.widget(TAB_MELDCODE).findChildren(MeldcodeWidget)
+    view.tabs.setCurrentIndex(TAB_ROUTEKAART)
+    assert view.tabs.widget(TAB_ROUTEKAART).findChildren(RouteWidget)
     view.clear()
-    assert not view.tabs.widget(TAB_ROUTEKAART).findChildren(QLabel)
+    assert not view.tabs.widget(TAB_ROUTEKAART).findChildren(RouteWidget)
+    assert not view.tabs.widget(TAB_MELDCODE).findChildren(MeldcodeWidget)
 
 
 def test_handover_buttons_open_the_dialog(qtbot, services, modals, monkeypatch):
@@ -647,7 +630,7 @@ def test_handover_buttons_open_the_dialog(qtbot, services, modals, monkeypatch):
     monkeypatch.setattr(case_view_mod, "_import_handover", lambda: StandInDialog)
     view = _view(qtbot, services, case.id)
     view.tabs.setCurrentIndex(TAB_OVERDRACHT)
-    assert view.handover_missing.isHidden() and view.shop_button.isEnabled()
+    assert view.shop_button.isEnabled()
     assert "slachtoffercasus" in view.handover_note.text()
     modals.dialog_steps += [lambda d: False, lambda d: False]
     view.shop_button.click()

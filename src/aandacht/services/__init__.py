@@ -24,9 +24,13 @@ def build_services(vault) -> Services:
     from aandacht.services.handover import HandoverService
     from aandacht.services.meldcode import MeldcodeService
     from aandacht.services.reports import ReportService
+    from aandacht.services.routekaart import RoutekaartService
+    from aandacht.services.sociale_kaart import SocialeKaartService
 
     cases = CaseService(vault)
     return Services(vault=vault, settings=vault.settings, cases=cases,
                     meldcode=MeldcodeService(cases),
                     handover=HandoverService(vault, cases, vault.settings),
+                    routekaart=RoutekaartService(cases, vault.settings),
+                    sociale_kaart=SocialeKaartService(vault.settings),
                     reports=ReportService(vault, cases, vault.settings))

@@ -86,15 +86,8 @@ def _import_handover():
     return HandoverDialog
 
 
-# (tab index, importer, note shown when the module is not there yet)
-# Temporary integration glue while those modules are being built; the lead removes the
-# fallback once they land.
-FEATURE_TABS = {
-    TAB_MELDCODE: (_import_meldcode, "De meldcode-begeleiding is in deze versie nog niet "
-                                     "beschikbaar."),
-    TAB_ROUTEKAART: (_import_route, "De routekaart is in deze versie nog niet beschikbaar."),
-}
-HANDOVER_MISSING = "Het maken van een overdracht is in deze versie nog niet beschikbaar."
+# The feature tabs build their widget on first visit.
+FEATURE_TABS = {TAB_MELDCODE: _import_meldcode, TAB_ROUTEKAART: _import_route}
 
 
 def _muted(text: str, parent: QWidget | None = None) -> QLabel:
@@ -353,8 +346,6 @@ class CaseView(QWidget):
         self.oov_button.setToolTip("Intern, route Van signaal tot aanpak (OOV)")
         self.oov_button.clicked.connect(lambda: self.open_handover("oov"))
         self.handover_note = _muted("", page)
-        self.handover_missing = _muted(HANDOVER_MISSING, page)
-        self.handover_missing.hide()
         buttons = QHBoxLayout()
         buttons.addWidget(self.shop_button)
         buttons.addWidget(self.oov_button)
@@ -369,7 +360,6 @@ class CaseView(QWidget):
         lay.addWidget(intro)
         lay.addSpacing(6)
         lay.addLayout(buttons)
-        lay.addWidget(self.handover_missing)
         lay.addWidget(self.handover_note)
         lay.addSpacing(12)
         lay.addWidget(QLabel("<b>Eerdere overdrachten van deze casus</b>", page))
@@ -768,24 +758,10 @@ class CaseView(QWidget):
         if common.run_dialog(CloseCaseDialog(self.services, c, self)):
             self._changed()
 
-    def _probe_handover(self):
-        """The handover dialog class, or None (then the tab says so, in that tab only)."""
-        try:
-            dialog_class = _import_handover()
-        except ImportError:
-            dialog_class = None
-        self.handover_missing.setVisible(dialog_class is None)
-        self.shop_button.setEnabled(dialog_class is not None)
-        self.oov_button.setEnabled(dialog_class is not None)
-        return dialog_class
-
     def open_handover(self, form_id: str) -> None:
         if self.case is None:
             return
-        dialog_class = self._probe_handover()
-        if dialog_class is None:
-            return
-        common.run_dialog(dialog_class(self.services, self.case_id, form_id, self))
+        common.run_dialog(_import_handover()(self.services, self.case_id, form_id, self))
         # A handover writes a timeline line and a disclosure, saved or cancelled: reload.
         self._changed()
 
@@ -793,8 +769,6 @@ class CaseView(QWidget):
     def _tab_changed(self, index: int) -> None:
         if index in FEATURE_TABS and self.case is not None:
             self._ensure_feature(index)
-        if index == TAB_OVERDRACHT:
-            self._probe_handover()
         if index in (TAB_OVERZICHT, TAB_TIJDLIJN, TAB_OVERDRACHT):
             # A feature tab may have written a timeline line or a new meldcode status line.
             if self.case is not None and self._feature_widgets:
@@ -804,20 +778,14 @@ class CaseView(QWidget):
         if index in self._feature_widgets:
             return
         holder = self.tabs.widget(index)
-        importer, missing = FEATURE_TABS[index]
-        try:
-            widget_class = importer()
-        except ImportError:
-            if holder.layout().count() == 0:
-                note = _muted(missing, holder)
-                note.setObjectName("feature_missing")
-                holder.layout().addWidget(note)
-                holder.layout().addStretch(1)
-            return
+        widget_class = FEATURE_TABS[index]()
         _empty(holder.layout())
         widget = widget_class(self.services, self.case_id, holder)
         holder.layout().addWidget(widget)
         self._feature_widgets[index] = widget
+        requested = getattr(widget, "handover_requested", None)
+        if requested is not None:  # the routekaart's "Overdracht maken…" on a SHOP/OOV card
+            requested.connect(lambda _case_id, form_id: self.open_handover(form_id))
         for signal_name in ("changed", "state_changed", "case_changed"):
             signal = getattr(widget, signal_name, None)
             if signal is not None and hasattr(signal, "connect"):
