@@ -38,9 +38,9 @@ from aandacht.domain.case import (  # noqa: E402
     Subject,
 )
 from aandacht.services.cases import CaseService  # noqa: E402
-from aandacht.store import create_vault, open_vault  # noqa: E402
+from aandacht.store import create_vault  # noqa: E402
 from aandacht.store.cases import CaseFilter  # noqa: E402
-from aandacht.store.kdf import KdfParams, tune  # noqa: E402
+from aandacht.store.kdf import tune  # noqa: E402
 from aandacht.store.vault import create_unencrypted_for_benchmark  # noqa: E402
 
 PASSPHRASE = "benchmark wachtwoord zin lang"

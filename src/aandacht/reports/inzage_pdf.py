@@ -39,6 +39,7 @@ from aandacht.domain.case import (
     Form,
 )
 from aandacht.reports.pdfbase import (
+    FIELD_TABLE_STYLE,
     ACCENT,
     RULE,
     SHADE,
@@ -174,13 +175,7 @@ def _kv_table(rows: Sequence[tuple[str, str]], label_width: float) -> Table:
                       else Paragraph(f"<i>{NOT_RECORDED}</i>", st["small"]))
         data.append([Paragraph(label, st["label"]), value_cell])
     table = Table(data, colWidths=[label_width, CONTENT_WIDTH - label_width], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    table.setStyle(FIELD_TABLE_STYLE)
     return table
 
 

@@ -84,17 +84,7 @@ def _block(flowables: list[Flowable], long: bool, color=ACCENT, shade: bool = Fa
 
 def _kv_table(rows: Sequence[tuple[str, str]], width: float) -> Table:
     """pdfbase.field_table, narrowed to fit inside a box."""
-    data = [[para(label, "label"), para(value if value not in (None, "") else "niet ingevuld")]
-            for label, value in rows]
-    table = Table(data, colWidths=[55 * mm, width - 55 * mm], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-    ]))
-    return table
+    return field_table(rows, width=width, empty="niet ingevuld")
 
 
 def _rows_block(rows: Sequence[tuple[str, str]], boxed: bool = False) -> list[Flowable]:

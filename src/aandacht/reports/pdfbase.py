@@ -81,18 +81,24 @@ def markup(value: str, style: str = "body") -> Paragraph:
     return Paragraph(value, styles()[style])
 
 
-def field_table(rows: Sequence[tuple[str, object]], label_width: float = 55 * mm) -> Table:
+# The ruled label/value look shared by every sheet and report.
+FIELD_TABLE_STYLE = TableStyle([
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+    ("TOPPADDING", (0, 0), (-1, -1), 3),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ("LEFTPADDING", (0, 0), (-1, -1), 2),
+])
+CONTENT_WIDTH = A4[0] - 36 * mm
+
+
+def field_table(rows: Sequence[tuple[str, object]], label_width: float = 55 * mm,
+                width: float = CONTENT_WIDTH, empty: str = "niet bekend") -> Table:
     """Two-column label/value table, the backbone of every sheet."""
-    data = [[para(label, "label"), para(value if value not in (None, "") else "niet bekend")]
+    data = [[para(label, "label"), para(value if value not in (None, "") else empty)]
             for label, value in rows]
-    table = Table(data, colWidths=[label_width, A4[0] - 36 * mm - label_width], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    table = Table(data, colWidths=[label_width, width - label_width], hAlign="LEFT")
+    table.setStyle(FIELD_TABLE_STYLE)
     return table
 
 

@@ -33,7 +33,6 @@ from pathlib import Path
 
 import sqlcipher3
 
-from aandacht.domain.errors import AandachtError
 from aandacht.store import kdf
 from aandacht.store.kdf import KdfParams
 from aandacht.store.lock import InstanceLock, NoLock, VaultError, VaultInUse  # noqa: F401
