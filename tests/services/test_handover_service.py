@@ -32,7 +32,9 @@ def svc(vault, case_service):
     s.set("af_naam", "Testpersoon Marloes Voorbeeld")
     s.set("af_functie", "Aandachtsfunctionaris mensenhandel")
     s.set("af_contact", "06-12345678")
-    return HandoverService(vault, case_service, s)
+    # These tests exercise the consent route; the gemeente switched it on.
+    return HandoverService(vault, case_service, s,
+                           gemeente_setting=lambda name: name == "shop_toestemming_route")
 
 
 @pytest.fixture
@@ -364,3 +366,32 @@ def test_closed_or_deleted_cases(svc, case_service, case_id, tmp_path):
     with pytest.raises(ValidationError):
         prepare(svc, case_id)
     assert svc.verify_log().ok
+
+
+CONSENT = {"obtained_on": "2025-01-02", "obtained_by": "AF", "told_withdrawable": True,
+           "fields": ["naam"]}
+
+
+def test_consent_to_shop_needs_the_gemeente_setting(svc, vault, case_service, case_id):
+    setting = {"shop_toestemming_route": False}
+    svc = HandoverService(vault, case_service, vault.settings, gemeente_setting=setting.get)
+    with pytest.raises(NotAllowed) as err:
+        svc.record_ground(case_id, "shop", "toestemming", MOTIVATION, "AF Voorbeeld", CONSENT)
+    assert "shop_toestemming_route" in str(err.value)
+    setting["shop_toestemming_route"] = True
+    svc.record_ground(case_id, "shop", "toestemming", MOTIVATION, "AF Voorbeeld", CONSENT)
+    states = {s.rule.id: s.status for s in svc.field_states(case_id, "shop")}
+    assert states["naam"] != "locked"
+    # Switching the route off again takes effect at once: the recorded consent unlocks nothing.
+    setting["shop_toestemming_route"] = False
+    states = {s.rule.id: s.status for s in svc.field_states(case_id, "shop")}
+    assert states["naam"] == "locked"
+    with pytest.raises(NotAllowed):
+        svc.prepare(case_id, "shop", {"naam"}, svc.default_inputs(case_id, "shop"))
+
+
+def test_build_services_reads_the_consent_setting_from_the_routekaart(services, case_id):
+    hs = services.handover
+    assert "toestemming" in hs.disabled_grounds("shop")  # off by default (brief [UNC])
+    services.routekaart.set_settings({"shop_toestemming_route": True})
+    assert "toestemming" not in hs.disabled_grounds("shop")

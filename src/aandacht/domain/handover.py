@@ -316,6 +316,8 @@ class HandoverForm:
     inputs: tuple[SheetInput, ...]
     sections: tuple[Section, ...]
     path: str = ""
+    # ground kind -> gemeente setting (bool) that must be on before the ground may be used
+    ground_settings: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def fields(self) -> tuple[FieldRule, ...]:
@@ -406,14 +408,18 @@ def parse_form(data: Mapping[str, Any], path: str = "") -> HandoverForm:
     if not isinstance(grounds_table, dict):
         raise ContentError("'grounds' moet een tabel zijn ([grounds.<soort>])", path)
     ground_legal: dict[str, str] = {}
+    ground_settings: dict[str, str] = {}
     for kind, spec in grounds_table.items():
         if kind not in GROUND_KINDS:
             raise ContentError(f"onbekende grondslag '{kind}' in [grounds] "
                                f"(bekend: {', '.join(GROUND_KINDS)})", path)
         if not isinstance(spec, dict):
             raise ContentError(f"[grounds.{kind}] moet een tabel zijn", path)
-        check_keys(spec, {"legal"}, f"[grounds.{kind}]", path)
+        check_keys(spec, {"legal", "requires_setting"}, f"[grounds.{kind}]", path)
         ground_legal[kind] = _text(spec, "legal", f"[grounds.{kind}]", path)
+        if "requires_setting" in spec:
+            # A ground the gemeente must switch on first (a routekaart setting, brief [UNC]).
+            ground_settings[kind] = _text(spec, "requires_setting", f"[grounds.{kind}]", path)
 
     inputs: list[SheetInput] = []
     for i, inp in enumerate(_tables(data, "inputs", path), 1):
@@ -481,6 +487,7 @@ def parse_form(data: Mapping[str, Any], path: str = "") -> HandoverForm:
         handling=_text(recipient, "handling", "[recipient]", path),
         request_types=tuple(request_types),
         ground_legal=MappingProxyType(ground_legal),
+        ground_settings=MappingProxyType(ground_settings),
         inputs=tuple(inputs),
         sections=tuple(sections),
         path=path,

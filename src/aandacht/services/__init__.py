@@ -28,9 +28,12 @@ def build_services(vault) -> Services:
     from aandacht.services.sociale_kaart import SocialeKaartService
 
     cases = CaseService(vault)
+    routekaart = RoutekaartService(cases, vault.settings)
     return Services(vault=vault, settings=vault.settings, cases=cases,
                     meldcode=MeldcodeService(cases),
-                    handover=HandoverService(vault, cases, vault.settings),
-                    routekaart=RoutekaartService(cases, vault.settings),
+                    handover=HandoverService(
+                        vault, cases, vault.settings,
+                        gemeente_setting=lambda name: routekaart.setting_values().get(name)),
+                    routekaart=routekaart,
                     sociale_kaart=SocialeKaartService(vault.settings),
                     reports=ReportService(vault, cases, vault.settings))

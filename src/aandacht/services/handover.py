@@ -101,8 +101,12 @@ class ChainStatus:
 
 class HandoverService:
     def __init__(self, vault, cases, settings, forms: Mapping[str, HandoverForm] | None = None,
-                 now: Callable[[], dt.datetime] | None = None):
+                 now: Callable[[], dt.datetime] | None = None,
+                 gemeente_setting: Callable[[str], Any] | None = None):
         self.vault = vault
+        # Looks up a gemeente setting by name (the routekaart settings: defaults from
+        # routekaart.toml, the gemeente's own choices from the vault). None: all off.
+        self._gemeente_setting = gemeente_setting or (lambda name: None)
         self.cases = cases
         self.settings = settings
         self.grounds_store = GroundStore(vault)
@@ -138,6 +142,11 @@ class HandoverService:
         """
         form = self.form(form_id)
         self.cases.get_case(case_id)
+        if kind in self.disabled_grounds(form_id):
+            raise NotAllowed(
+                f"De gemeente heeft de grondslag '{kind}' voor {form.short} niet aangezet "
+                f"(instelling '{form.ground_settings[kind]}' van de routekaart). Gebruik deze "
+                "grondslag pas na bevestiging door de FG.")
         ground = Ground(kind=kind, recipient=form.id, decided_by=decided_by,
                         motivation=motivation, recorded_at=self.now(), details=details or {},
                         case_id=case_id)
@@ -162,6 +171,12 @@ class HandoverService:
                       "recipient": ground.recipient}))
         return ground
 
+    def disabled_grounds(self, form_id: str) -> set[str]:
+        """Grounds this form offers only when a gemeente setting is on, and it is off."""
+        form = self.form(form_id)
+        return {kind for kind, name in form.ground_settings.items()
+                if not self._gemeente_setting(name)}
+
     def grounds(self, case_id: int, form_id: str | None = None,
                 active_only: bool = False) -> list[Ground]:
         out = self.grounds_store.for_case(case_id)
@@ -171,8 +186,13 @@ class HandoverService:
             out = [g for g in out if g.active]
         return out
 
+    def _usable_grounds(self, case_id: int, form_id: str) -> list[Ground]:
+        # A ground recorded while a setting was on stops unlocking once it is switched off.
+        disabled = self.disabled_grounds(form_id)
+        return [g for g in self.grounds(case_id, form_id) if g.kind not in disabled]
+
     def field_states(self, case_id: int, form_id: str) -> list[FieldState]:
-        return field_states(self.form(form_id), self.grounds(case_id, form_id))
+        return field_states(self.form(form_id), self._usable_grounds(case_id, form_id))
 
     def default_selection(self, form_id: str) -> set[str]:
         return default_selection(self.form(form_id))
@@ -260,8 +280,8 @@ class HandoverService:
         form = self.form(form_id)
         case = self.cases.get_case(case_id)
         sender, gemeente = self.sender()
-        selection = select_fields(form, self.grounds(case_id, form_id, active_only=True),
-                                  requested)
+        usable = [g for g in self._usable_grounds(case_id, form_id) if g.active]
+        selection = select_fields(form, usable, requested)
         inputs = validate_sheet_inputs(form, sheet_inputs)
         sheet = assemble_sheet(form, case, selection, inputs, number=number or
                                new_sheet_number(form), created_on=self.today(),
@@ -321,7 +341,7 @@ class HandoverService:
         recheck_selection(form, prepared.selection)
         if hashlib.sha256(prepared.pdf).hexdigest() != prepared.pdf_sha256:
             raise NotAllowed("Het blad is na het opstellen gewijzigd; stel het opnieuw op.")
-        current = {g.id: g for g in self.grounds(prepared.case_id, form.id)}
+        current = {g.id: g for g in self._usable_grounds(prepared.case_id, form.id)}
         for g in prepared.selection.grounds:
             now = current.get(g.id)
             if now is None or not now.active:

@@ -181,11 +181,14 @@ class GroundDialog(QDialog):
         self.setWindowTitle(f"Grondslag vastleggen ({form.short})")
         self.resize(640, 700)
         self.kind_combo = QComboBox(self)
-        for k in form.ground_kinds:
+        # Grounds the gemeente has not switched on (e.g. consent to SHOP) are not offered.
+        disabled = svc.disabled_grounds(form.id)
+        self.kinds = tuple(k for k in form.ground_kinds if k not in disabled)
+        for k in self.kinds:
             self.kind_combo.addItem(GROUND_KINDS[k].label, k)
         self.stack = QStackedWidget(self)
         self.detail_widgets: dict[str, dict[str, QWidget]] = {}
-        for k in form.ground_kinds:
+        for k in self.kinds:
             self.stack.addWidget(self._kind_page(k))
         self.kind_combo.currentIndexChanged.connect(self.stack.setCurrentIndex)
         self.decided_by = QLineEdit(str(svc.settings.get("af_naam", "") or ""), self)
@@ -223,8 +226,8 @@ class GroundDialog(QDialog):
         lay.addLayout(bottom)
         lay.addWidget(self.error)
         lay.addLayout(buttons)
-        if kind in form.ground_kinds:
-            self.kind_combo.setCurrentIndex(form.ground_kinds.index(kind))
+        if kind in self.kinds:
+            self.kind_combo.setCurrentIndex(self.kinds.index(kind))
 
     def _kind_page(self, kind: str) -> QWidget:
         spec = GROUND_KINDS[kind]
@@ -532,7 +535,8 @@ class HandoverDialog(QDialog):
             row_lay.addWidget(text, 1)
             row_lay.addWidget(withdraw)
             self.grounds_list.addWidget(row)
-        self.ground_button.setEnabled(bool(self.form.ground_kinds))
+        self.ground_button.setEnabled(
+            bool(set(self.form.ground_kinds) - self.svc.disabled_grounds(self.form.id)))
 
     def requested(self) -> set[str]:
         return {fid for fid, cb in self.checks.items() if cb.isChecked() and cb.isEnabled()}
