@@ -5,6 +5,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 
+# Qt's own file dialog: the desktop's native one may add the file to its recent-files list.
+QT_OWN_DIALOG = QFileDialog.Option.DontUseNativeDialog
+
+
 def inform(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
 
@@ -22,5 +26,6 @@ def confirm(parent: QWidget | None, title: str, text: str, yes: str = "Ja", no: 
 
 
 def ask_save_path(parent: QWidget | None, title: str, default_name: str, filters: str) -> str:
-    path, _ = QFileDialog.getSaveFileName(parent, title, default_name, filters)
+    path, _ = QFileDialog.getSaveFileName(parent, title, default_name, filters,
+                                          options=QT_OWN_DIALOG)
     return path

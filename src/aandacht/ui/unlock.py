@@ -223,5 +223,6 @@ class WelcomeDialog(QDialog):
 def ask_backup_file(parent: QWidget) -> str:
     """Overridable in tests: which backup file to restore."""
     path, _ = QFileDialog.getOpenFileName(parent, "Reservekopie kiezen", "",
-                                          "Aandacht-reservekopie (*.aandacht);;Alle bestanden (*)")
+                                          "Aandacht-reservekopie (*.aandacht);;Alle bestanden (*)",
+                                          options=QFileDialog.Option.DontUseNativeDialog)
     return path

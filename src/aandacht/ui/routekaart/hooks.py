@@ -8,6 +8,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
+# Qt's own file dialog: the desktop's native one may add the file to its recent-files list.
+QT_OWN_DIALOG = QFileDialog.Option.DontUseNativeDialog
+
+
 def show_error(parent: QWidget | None, err: Exception | str,
                title: str = "Dat lukte niet") -> None:
     QMessageBox.warning(parent, title, str(err))
@@ -33,12 +37,13 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
 
 
 def ask_save_path(parent: QWidget | None, title: str, default_name: str, filters: str) -> str:
-    path, _ = QFileDialog.getSaveFileName(parent, title, default_name, filters)
+    path, _ = QFileDialog.getSaveFileName(parent, title, default_name, filters,
+                                          options=QT_OWN_DIALOG)
     return path
 
 
 def ask_open_path(parent: QWidget | None, title: str, filters: str) -> str:
-    path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", filters, options=QT_OWN_DIALOG)
     return path
 
 
