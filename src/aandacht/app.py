@@ -103,34 +103,67 @@ def _run_normal(app, paths) -> int:
         session.close()
 
 
-def _run_demo(app) -> int:
+def _run_demo(app, params=None) -> int:
     """A throwaway vault in a temporary folder, filled with fictitious cases, removed on exit."""
-    from aandacht.services.session import Session
-    from aandacht.store.kdf import KdfParams
-    from aandacht.ui.main_window import MainWindow
-    from aandacht.ui.unlock import busy
-
-    folder = Path(tempfile.mkdtemp(prefix="aandacht-demo-"))
+    demo = _start_demo(params)
     try:
-        # Cheaper KDF than a real vault: the demo holds only fictitious data.
-        session = Session(folder / "demo.vault", params=KdfParams(log_n=14))
-        services = busy(lambda: session.create(DEMO_PASSPHRASE, "Gemeente Voorbeeld (demo)"))
-        _fill_demo(services)
-        window = MainWindow(session, demo=True,
-                            demo_hint=f"Demo-wachtwoordzin: {DEMO_PASSPHRASE}")
+        window = _demo_window(demo.session)
         window.show()
         return app.exec()
     finally:
+        demo.close()
+
+
+class _Demo:
+    """The demo's temporary folder and session; `close()` ends the session and deletes both."""
+
+    def __init__(self, folder: Path, session, services):
+        self.folder = folder
+        self.session = session
+        self.services = services
+
+    def close(self) -> None:
         try:
-            session.close()
+            if self.session is not None:
+                self.session.close()
         finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _fill_demo(services) -> None:
+def _start_demo(params=None) -> _Demo:
+    """Create and fill the demo vault; `params` (KDF) only for tests and the screenshot script.
+
+    Any failure on the way removes the folder again, so no half-made demo vault stays behind.
+    """
+    from aandacht.services.session import Session
+    from aandacht.store.kdf import KdfParams
+    from aandacht.ui.unlock import busy
+
+    folder = Path(tempfile.mkdtemp(prefix="aandacht-demo-"))
+    demo = _Demo(folder, None, None)
+    try:
+        # Cheaper KDF than a real vault: the demo holds only fictitious data.
+        demo.session = Session(folder / "demo.vault", params=params or KdfParams(log_n=14))
+        demo.services = busy(lambda: demo.session.create(DEMO_PASSPHRASE,
+                                                          "Gemeente Voorbeeld (demo)"))
+        # The demo's handover sheets are real PDFs; they live and die with the demo folder.
+        _fill_demo(demo.services, folder / "overdrachten")
+    except BaseException:
+        demo.close()
+        raise
+    return demo
+
+
+def _demo_window(session):
+    from aandacht.ui.main_window import MainWindow
+
+    return MainWindow(session, demo=True, demo_hint=f"Demo-wachtwoordzin: {DEMO_PASSPHRASE}")
+
+
+def _fill_demo(services, handover_dir: Path | None = None) -> None:
     from aandacht.services.demo import fill_demo
 
     services.settings.set("af_naam", "A. Voorbeeld (demo)")
     services.settings.set("af_functie", "Aandachtsfunctionaris mensenhandel")
     services.settings.set("af_contact", "aandachtsfunctionaris@voorbeeld.invalid")
-    fill_demo(services)
+    fill_demo(services, handover_dir=handover_dir)

@@ -79,7 +79,7 @@ def test_due_followups_overdue_marked_and_running_cases(qtbot, services, confirm
     assert page.open_breakdown.text() == "lopende casussen: 1 open, 1 doorgezet"
     recent = _rows(page.recent_tree)
     assert sorted(r[0] for r in recent) == ["Casus Bosuil", "Casus Zilverreiger"]
-    assert all(r[3] == TODAY.strftime("%d-%m-%Y") for r in recent)
+    assert all(r[2] == TODAY.strftime("%d-%m-%Y") for r in recent)
     assert page.review_tree.isHidden()  # a case closed three days ago is not due yet
 
     with qtbot.waitSignal(page.open_case) as blocker:

@@ -230,9 +230,8 @@ class MainWindow(QMainWindow):
         if key == "casussen" and self.case_view is not None:
             self.stack.setCurrentWidget(self.case_view)
             return
-        fresh = key not in self.pages
         page = self.page(key)
-        if not fresh and hasattr(page, "refresh"):
+        if hasattr(page, "refresh"):
             page.refresh()
         self.stack.setCurrentWidget(page)
 

@@ -29,7 +29,6 @@ from aandacht.domain.errors import AandachtError
 from aandacht.services.cases import REVIEW_DAYS
 from aandacht.store.cases import CaseFilter
 from aandacht.ui.cases import common
-from aandacht.ui.cases.case_table_model import forms_short
 
 DUE_DAYS = 7
 DUE_LIMIT = 30  # a longer list is not read; the rest is counted below it
@@ -101,7 +100,8 @@ class OverviewPage(QWidget):
         self.open_count = QLabel(cases_box)
         self.open_count.setStyleSheet("font-size:20pt; font-weight:bold;")
         self.open_breakdown = common.hint("", cases_box)
-        self.recent_tree = _tree(["Casus", "Status", "Vormen", "Laatste activiteit"], 2)
+        # Three columns: this box shares the row with the follow-ups and must not clip.
+        self.recent_tree = _tree(["Casus", "Status", "Laatste activiteit"], 0)
         self.recent_tree.itemDoubleClicked.connect(self._open_item)
         self.recent_empty = _empty_label("Er lopen geen casussen. Een nieuw signaal leg je vast "
                                          "onder Casussen → ‘Nieuwe casus…’.")
@@ -229,7 +229,7 @@ class OverviewPage(QWidget):
                         reverse=True)[:RECENT_COUNT]
         self.recent_tree.clear()
         for r in recent:
-            item = QTreeWidgetItem([r.label, STATUS_LABELS[r.status], forms_short(r.forms),
+            item = QTreeWidgetItem([r.label, STATUS_LABELS[r.status],
                                     common.nl_date(r.last_activity)])
             item.setData(0, Qt.ItemDataRole.UserRole, r.id)
             self.recent_tree.addTopLevelItem(item)

@@ -53,14 +53,14 @@ STATUS_CHOICES = (
 )
 
 COLUMN_WIDTHS = {
-    COL_LABEL: 190,
+    COL_LABEL: 170,
     COL_OPENED: 90,
     COL_STATUS: 90,
-    COL_SUBJECT: 115,
-    COL_FORMS: 150,
-    COL_MINOR: 90,
-    COL_LAST_ACTIVITY: 120,
-    COL_FOLLOWUPS: 110,
+    COL_SUBJECT: 110,
+    COL_FORMS: 140,
+    COL_MINOR: 75,
+    COL_LAST_ACTIVITY: 105,
+    COL_FOLLOWUPS: 60,
 }
 
 
@@ -124,18 +124,27 @@ class CaseListPage(QWidget):
         self.reset_button = QPushButton("Filters wissen", self)
         self.reset_button.clicked.connect(self.reset_filters)
         for combo in (self.status_combo, self.form_combo, self.subject_combo):
+            # Long item texts must not widen the window past a laptop screen.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(16)
             combo.currentIndexChanged.connect(lambda _i: self.reload())
         self.from_edit.changed.connect(self.reload)
         self.to_edit.changed.connect(self.reload)
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.status_combo)
-        filters.addWidget(self.form_combo)
-        filters.addWidget(self.subject_combo)
-        filters.addWidget(self.from_edit)
-        filters.addWidget(self.to_edit)
-        filters.addStretch(1)
-        filters.addWidget(self.reset_button)
+        # Two short rows rather than one long one: the page must fit a 1280 px laptop screen.
+        filters = QVBoxLayout()
+        first, second = QHBoxLayout(), QHBoxLayout()
+        first.addWidget(self.status_combo)
+        first.addWidget(self.form_combo)
+        first.addWidget(self.subject_combo)
+        first.addStretch(1)
+        second.addWidget(self.from_edit)
+        second.addWidget(self.to_edit)
+        second.addStretch(1)
+        second.addWidget(self.reset_button)
+        filters.addLayout(first)
+        filters.addLayout(second)
 
         self.model = CaseTableModel(parent=self)
         self.proxy = CaseSortProxy(self)
@@ -187,7 +196,7 @@ class CaseListPage(QWidget):
 
     def _fit_columns(self) -> None:
         """Never narrower than the header text: the style sheet's bold, padded headers are
-        wider than the defaults (and "Laatste activiteit" must stay readable)."""
+        wider than the defaults (and "Laatst actief" must stay readable)."""
         self._columns_fitted = True
         hdr = self.table.horizontalHeader()
         for col, width in COLUMN_WIDTHS.items():

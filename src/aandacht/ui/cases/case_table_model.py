@@ -36,13 +36,14 @@ HEADERS = (
     "Status",
     "Onderwerp",
     "Vormen",
-    "Minderjarig",
-    "Laatste activiteit",
-    "Open follow-ups",
+    "<18",
+    "Laatst actief",
+    "Acties",
     "Meldcode",
 )
 
 HEADER_TIPS = {
+    COL_MINOR: "Minderjarig (jonger dan 18)",
     COL_FOLLOWUPS: "Aantal follow-ups dat nog niet is afgerond",
     COL_LAST_ACTIVITY: "Datum van de laatste regel in de tijdlijn",
     COL_MELDCODE: "Waar je bent in de vijf stappen van de meldcode (— = niet gestart)",

@@ -151,7 +151,7 @@ class RouteWidget(QWidget):
         self.change_button.clicked.connect(self._back)
         buttons.addWidget(self.change_button)
         buttons.addStretch(1)
-        self.status_label = QLabel(objectName="hint")
+        self.status_label = QLabel(objectName="hint", wordWrap=True)
         buttons.addWidget(self.status_label)
         if self.case_id is not None:
             self.record_button = QPushButton("Vastleggen in de tijdlijn", objectName="routeRecord")
