@@ -177,10 +177,13 @@ elif mode == "unlock":
     if hasattr(page, "refresh"): page.refresh()
     app.processEvents()
     list_ui = time.perf_counter() - t
+    t = time.perf_counter()
+    w.open_case(int(sys.argv[6])); app.processEvents()
+    case_ui = time.perf_counter() - t
     rss = 0
     for line in open("/proc/self/status"):
         if line.startswith("VmRSS:"): rss = int(line.split()[1]) / 1024
-    print(json.dumps({"usable": usable, "list_ui": list_ui, "rss_mb": rss}))
+    print(json.dumps({"usable": usable, "list_ui": list_ui, "case_ui": case_ui, "rss_mb": rss}))
     w.close()
 """
 
@@ -198,10 +201,16 @@ def pdf_figures(vault, ids) -> dict[str, list[float]]:
     services = build_services(vault)
     res: dict[str, list[float]] = {}
     case_id = ids[0]
+    for key, value in (("gemeente_naam", "Gemeente Voorbeeld"), ("af_naam", "A. Voorbeeld"),
+                       ("af_functie", "Aandachtsfunctionaris mensenhandel"),
+                       ("af_contact", "af@voorbeeld.invalid")):
+        services.settings.set(key, value)
     if services.handover is not None:
+        hs = services.handover
         for form in ("shop", "oov"):
+            inputs = hs.default_inputs(case_id, form)
             res[f"pdf_{form}"] = timed(
-                lambda f=form: services.handover.prepare(case_id, f, None, {}), 10)
+                lambda f=form, i=inputs: hs.prepare(case_id, f, hs.default_selection(f), i), 10)
     if services.meldcode is not None:
         res["pdf_meldcode"] = timed(lambda: services.meldcode.report_pdf(case_id, "Gemeente"), 5)
     if services.reports is not None:
@@ -241,7 +250,7 @@ def main() -> int:
 
     bare = [child("bare")["shown"] for _ in range(5)]
     dialog = [child("unlockdialog", str(work / "bench.vault"))["shown"] for _ in range(5)]
-    unl = [child("unlock", str(work / "bench.vault"), PASSPHRASE) for _ in range(3)]
+    unl = [child("unlock", str(work / "bench.vault"), PASSPHRASE, str(big)) for _ in range(3)]
 
     def ms(x):
         return f"{x * 1000:.0f} ms"
@@ -261,8 +270,9 @@ def main() -> int:
         ("full-text search p50", ms(median(enc_w["search"])), f"{len(QUERIES)} queries ×3", ""),
         ("full-text search p95", ms(p95(enc_w["search"])), "target ≤ 50 ms",
          "ok" if p95(enc_w["search"]) <= 0.05 else "MISSED"),
-        ("open a case with 100 entries", ms(median(open100)), "target ≤ 100 ms",
-         "ok" if median(open100) <= 0.1 else "MISSED"),
+        ("open a case with 100 entries (store)", ms(median(open100)), "", ""),
+        ("open a case with 100 entries (case view)", ms(median(u['case_ui'] for u in unl)),
+         "target ≤ 100 ms", "ok" if median(u['case_ui'] for u in unl) <= 0.1 else "MISSED"),
     ]
     labels = {"pdf_shop": "SHOP sheet", "pdf_oov": "OOV sheet",
               "pdf_meldcode": "meldcode-verslag", "pdf_annual": "jaaroverzicht PDF"}
