@@ -251,9 +251,12 @@ class Case:
         return self.details.get(key, "")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CaseSummary:
-    """One row of the case list: only what the table shows."""
+    """One row of the case list: only what the table shows.
+
+    Not frozen: a frozen dataclass sets each field through object.__setattr__, which made
+    building 10,000 rows noticeably slower. Treat instances as read-only all the same."""
 
     id: int
     label: str
