@@ -31,15 +31,16 @@ from typing import Any
 
 from aandacht.content import check_keys, content_path, load_toml, require_source
 from aandacht.domain.case import (
-    DETAIL_FIELD_BY_KEY,
+    Case,
     DETAIL_FIELDS,
+    DETAIL_FIELD_BY_KEY,
     FORM_LABELS,
+    Form,
     MINOR_LABELS,
     SOURCE_LABELS,
     SUBJECT_LABELS,
-    Case,
-    Form,
     age_band,
+    clean_text,
 )
 from aandacht.domain.errors import ContentError, NotAllowed, ValidationError
 
@@ -1018,4 +1019,5 @@ def verify_chain(records: Iterable[DisclosureRecord]) -> int | None:
 
 
 def _clean(value: str) -> str:
-    return _CONTROL.sub("", value or "")
+    # clean_text turns lone surrogates into U+FFFD, as for every other stored text.
+    return _CONTROL.sub("", clean_text(value or ""))

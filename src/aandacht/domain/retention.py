@@ -31,11 +31,19 @@ class Policy:
         require_source(data, path)
         check_keys(data, {"version", "source", "reason"}, "het bestand", path)
         reasons: dict[str, Reason] = {}
-        for i, raw in enumerate(data.get("reason", [])):
+        raw_reasons = data.get("reason", [])
+        if not isinstance(raw_reasons, list):
+            raise ContentError("'reason' moet een lijst van tabellen zijn ([[reason]])", path)
+        for i, raw in enumerate(raw_reasons):
             where = f"[[reason]] nr. {i + 1}"
+            if not isinstance(raw, dict):
+                raise ContentError(f"{where} moet een tabel zijn", path)
             check_keys(raw, {"id", "label", "days", "basis"}, where, path)
-            if not raw.get("id") or not raw.get("label"):
-                raise ContentError(f"'id' en 'label' zijn verplicht in {where}", path)
+            if not isinstance(raw.get("id"), str) or not isinstance(raw.get("label"), str) \
+                    or not raw["id"] or not raw["label"]:
+                raise ContentError(f"'id' en 'label' (tekst) zijn verplicht in {where}", path)
+            if not isinstance(raw.get("basis", ""), str):
+                raise ContentError(f"'basis' moet tekst zijn in {where}", path)
             days = raw.get("days")
             if not isinstance(days, int) or not 1 <= days <= 365 * 30:
                 raise ContentError(f"'days' moet een geheel getal van 1 tot 10950 zijn in {where}",

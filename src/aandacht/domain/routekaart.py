@@ -445,7 +445,7 @@ def _parse_outcomes(raw: Any, specs: Mapping[str, SettingSpec], path: str) -> di
         check_keys(table, _OUTCOME_KEYS, where, path)
         contact = _text(table, "contact", where, path)
         personal = table.get("personal_data")
-        if personal not in PERSONAL_DATA_LABELS:
+        if not isinstance(personal, str) or personal not in PERSONAL_DATA_LABELS:
             raise ContentError(f"{where}: 'personal_data' moet een van "
                                f"{', '.join(PERSONAL_DATA_LABELS)} zijn.", path)
         handover = table.get("handover") or None
