@@ -42,6 +42,11 @@ def _dumps(value) -> str:
     return json.dumps(value)
 
 
+def search_rowid(case_id: int, entry_id: int | None = None) -> int:
+    """The FTS row of a case label (entry_id None) or of a timeline entry (see migration v4)."""
+    return (case_id << 32) | (entry_id or 0)
+
+
 _STATUS = {s.value: s for s in Status}
 _SUBJECT = {s.value: s for s in Subject}
 _MINOR = {m.value: m for m in Minor}
@@ -162,9 +167,9 @@ class CaseStore:
         return case
 
     def _index_label(self, conn, case: Case) -> None:
-        conn.execute("DELETE FROM search WHERE case_id = ? AND entry_id IS NULL", (case.id,))
-        conn.execute("INSERT INTO search(text, case_id, entry_id) VALUES (?, ?, NULL)",
-                     (case.label, case.id))
+        conn.execute("DELETE FROM search WHERE rowid = ?", (search_rowid(case.id),))
+        conn.execute("INSERT INTO search(rowid, text, case_id, entry_id) VALUES (?, ?, ?, NULL)",
+                     (search_rowid(case.id), case.label, case.id))
 
     def get(self, case_id: int) -> Case:
         row = self.vault.execute(f"SELECT {_CASE_COLS} FROM cases WHERE id = ?",
@@ -205,7 +210,7 @@ class CaseStore:
             # Two steps: an FTS subquery inside IN re-reads the index rows per match and was
             # 2.5x slower at 10,000 cases than collecting the ids first.
             ids = [r[0] for r in self.vault.execute(
-                "SELECT DISTINCT case_id FROM search WHERE search MATCH ?", (q,))]
+                "SELECT DISTINCT rowid >> 32 FROM search WHERE search MATCH ?", (q,))]
             if not ids:
                 return []
             where.append("c.id IN (SELECT value FROM json_each(?))")
@@ -246,8 +251,9 @@ class CaseStore:
              entry.body, _dumps(entry.data)),
         )
         entry.id = cur.lastrowid
-        conn.execute("INSERT INTO search(text, case_id, entry_id) VALUES (?, ?, ?)",
-                     (entry.text(), entry.case_id, entry.id))
+        conn.execute("INSERT INTO search(rowid, text, case_id, entry_id) VALUES (?, ?, ?, ?)",
+                     (search_rowid(entry.case_id, entry.id), entry.text(), entry.case_id,
+                      entry.id))
         conn.execute(
             "UPDATE cases SET updated_at = ?, last_activity = "
             "CASE WHEN last_activity IS NULL OR last_activity < ? THEN ? ELSE last_activity END "
@@ -278,10 +284,11 @@ class CaseStore:
             )
             conn.execute("UPDATE cases SET last_activity = (SELECT MAX(occurred_on) FROM entries "
                          "WHERE case_id = ?) WHERE id = ?", (old.case_id, old.case_id))
-            conn.execute("DELETE FROM search WHERE entry_id = ?", (old.id,))
+            conn.execute("DELETE FROM search WHERE rowid = ?", (search_rowid(old.case_id, old.id),))
             # History stays searchable too: a corrected word should still find the case.
-            conn.execute("INSERT INTO search(text, case_id, entry_id) VALUES (?, ?, ?)",
-                         (new.text() + "\n" + old.text(), old.case_id, old.id))
+            conn.execute("INSERT INTO search(rowid, text, case_id, entry_id) VALUES (?, ?, ?, ?)",
+                         (search_rowid(old.case_id, old.id), new.text() + "\n" + old.text(),
+                          old.case_id, old.id))
         return self.get_entry(old.id)
 
     def timeline(self, case_id: int) -> list[Entry]:
@@ -378,7 +385,8 @@ class CaseStore:
     def delete_physically(self, case: Case, reason: str, today: dt.date) -> None:
         """Remove every trace of the case; keep a content-free tombstone; then VACUUM."""
         with self.vault.transaction() as conn:
-            conn.execute("DELETE FROM search WHERE case_id = ?", (case.id,))
+            conn.execute("DELETE FROM search WHERE rowid BETWEEN ? AND ?",
+                         (search_rowid(case.id), search_rowid(case.id, 0xFFFFFFFF)))
             from aandacht.store.disclosures import DisclosureStore
 
             # Same transaction: the log keeps content-free tombstones (dates, recipient kind,
