@@ -209,14 +209,14 @@ class Vault:
         _remove_quietly(tmp)
         try:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            conn.execute(f"ATTACH DATABASE ? AS rekeyed KEY \"{_raw_hex_key(key, header)}\"",
+            conn.execute(f"ATTACH DATABASE ? AS fresh KEY \"{_raw_hex_key(key, header)}\"",
                          (str(tmp),))
             try:
-                conn.execute("SELECT sqlcipher_export('rekeyed')")
+                conn.execute("SELECT sqlcipher_export('fresh')")
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
-                conn.execute(f"PRAGMA rekeyed.user_version = {int(version)}")
+                conn.execute(f"PRAGMA fresh.user_version = {int(version)}")
             finally:
-                conn.execute("DETACH DATABASE rekeyed")
+                conn.execute("DETACH DATABASE fresh")
             _fsync_file(tmp)
             # Verify the copy opens with the new key before it replaces anything.
             check = _connect(tmp, key, header)
