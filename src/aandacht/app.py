@@ -70,6 +70,24 @@ def run(argv: list[str]) -> int:
     return _run_normal(app, AppPaths.default().ensure())
 
 
+def close_on_signals(window) -> None:
+    """SIGTERM (log-out, shutdown) and Ctrl+C close the window the normal way: pages save
+    their drafts, the vault locks, a demo folder is removed. Python only sees a signal when
+    it runs, so a short timer hands it control while Qt's event loop waits."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def close(*_args) -> None:
+        window.close()
+
+    signal.signal(signal.SIGTERM, close)
+    signal.signal(signal.SIGINT, close)
+    ticker = QTimer(window)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(300)
+
+
 def _run_normal(app, paths) -> int:
     from PySide6.QtWidgets import QDialog, QMessageBox
 
@@ -95,6 +113,7 @@ def _run_normal(app, paths) -> int:
             return 0
     window = MainWindow(session)
     window.show()
+    close_on_signals(window)
     try:
         return app.exec()
     except AandachtError:  # pragma: no cover - last line of defence
@@ -109,6 +128,7 @@ def _run_demo(app, params=None) -> int:
     try:
         window = _demo_window(demo.session)
         window.show()
+        close_on_signals(window)
         return app.exec()
     finally:
         demo.close()
