@@ -375,6 +375,9 @@ CONSENT = {"obtained_on": "2025-01-02", "obtained_by": "AF", "told_withdrawable"
 def test_consent_to_shop_needs_the_gemeente_setting(svc, vault, case_service, case_id):
     setting = {"shop_toestemming_route": False}
     svc = HandoverService(vault, case_service, vault.settings, gemeente_setting=setting.get)
+    states = {s.rule.id: s for s in svc.field_states(case_id, "shop")}
+    assert "niet aangezet" in states["geboortedatum"].note  # only consent could open it
+    assert "vitaal belang" in states["naam"].note  # consent is off, vital interest is not
     with pytest.raises(NotAllowed) as err:
         svc.record_ground(case_id, "shop", "toestemming", MOTIVATION, "AF Voorbeeld", CONSENT)
     assert "shop_toestemming_route" in str(err.value)

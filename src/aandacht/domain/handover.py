@@ -650,8 +650,12 @@ class FieldState:
         return self.status in ("allowed", "unlocked")
 
 
-def field_states(form: HandoverForm, grounds: Iterable[Ground]) -> list[FieldState]:
+def field_states(form: HandoverForm, grounds: Iterable[Ground],
+                 disabled: Iterable[str] = ()) -> list[FieldState]:
+    """`disabled`: grounds the gemeente has not switched on; a field only they could open
+    says so instead of inviting the AF to record one."""
     grounds = list(grounds)
+    disabled = set(disabled)
     out: list[FieldState] = []
     for rule in form.fields:
         if rule.rule == ALLOWED:
@@ -660,8 +664,13 @@ def field_states(form: HandoverForm, grounds: Iterable[Ground]) -> list[FieldSta
             out.append(FieldState(rule, "never", rule.reason))
         else:
             g = unlocking_ground(form, rule, grounds)
-            if g is None:
-                names = " of ".join(GROUND_KINDS[k].label.lower() for k in rule.grounds)
+            usable = [k for k in rule.grounds if k not in disabled]
+            if g is None and not usable:
+                out.append(FieldState(rule, "locked", "Op slot: de gemeente heeft de grondslag "
+                                                      "die dit veld opent niet aangezet "
+                                                      f"(Routekaart → instellingen). {rule.reason}"))
+            elif g is None:
+                names = " of ".join(GROUND_KINDS[k].label.lower() for k in usable)
                 out.append(FieldState(rule, "locked", f"Op slot tot een grondslag is vastgelegd "
                                                       f"({names}). {rule.reason}"))
             else:

@@ -192,7 +192,8 @@ class HandoverService:
         return [g for g in self.grounds(case_id, form_id) if g.kind not in disabled]
 
     def field_states(self, case_id: int, form_id: str) -> list[FieldState]:
-        return field_states(self.form(form_id), self._usable_grounds(case_id, form_id))
+        return field_states(self.form(form_id), self._usable_grounds(case_id, form_id),
+                            self.disabled_grounds(form_id))
 
     def default_selection(self, form_id: str) -> set[str]:
         return default_selection(self.form(form_id))
