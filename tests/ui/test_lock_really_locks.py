@@ -66,7 +66,7 @@ from tests.e2e.canaries import Canaries
 
 PHRASE = "kanarie op slot in de kooi"
 TODAY = dt.date.today()
-ROLES = sorted(set(range(0, 32)) | set(range(Qt.ItemDataRole.UserRole,
+ROLES = sorted(set(range(32)) | set(range(Qt.ItemDataRole.UserRole,
                                               Qt.ItemDataRole.UserRole + 32)))
 VITAAL_KEYS = ("incapacity", "urgent_need", "no_lighter_route")
 
@@ -432,7 +432,8 @@ def test_lock_leaves_no_case_text_in_any_widget_or_model(qtbot, session, monkeyp
     field_again = restored._feature_widgets[TAB_MELDCODE].findChild(QLineEdit, "field_coordinatie")
     assert field_again.text() == c("typed.meldcode"), "the draft typed before the lock is lost"
 
-    print(f"\n[vergrendelen] canaries={len(c.by_name)} found_before={len(before)} "
+    print(f"\n[vergrendelen] canaries={len(c.by_name)} "
+          f"found_before={len(set(before) & set(c.by_name))} "
           f"found_after={len(after)} objects_before={stats_before['objects']} "
           f"objects_after={stats_after['objects']} widgets_after={stats_after['widgets']} "
           f"models_after={stats_after['models']} cells_after={stats_after['cells']} "
