@@ -254,3 +254,17 @@ def test_qt_calls_and_emits_do_not_exhaust_singletons(qapp):
     # Pinned (3.11) or immortal (3.12+): the counts are far out of a session's reach.
     assert sys.getrefcount(None) > 2**30
     assert sys.getrefcount(True) > 2**30
+
+
+def test_lock_closes_open_dialogs(qtbot, window):
+    from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
+
+    dlg = QDialog(window)
+    QVBoxLayout(dlg).addWidget(QLabel("KANARIE-IN-DIALOOG"))
+    dlg.open()  # window-modal, like the entry and handover dialogs
+    qtbot.waitExposed(dlg)
+    assert dlg.isVisible()
+    window.set_idle_timeout_ms(100)
+    qtbot.waitUntil(lambda: window.locked, timeout=3000)
+    assert not dlg.isVisible()
+    assert dlg.result() == QDialog.DialogCode.Rejected

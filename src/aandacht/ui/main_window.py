@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -316,6 +317,7 @@ class MainWindow(QMainWindow):
         if not self.session.unlocked:
             return
         self.idle_timer.stop()
+        self._close_dialogs()
         reopen = self._open_case_id
         self.close_case()
         self._open_case_id = reopen
@@ -328,6 +330,16 @@ class MainWindow(QMainWindow):
         self.pages.clear()
         self.session.lock()
         self._show_locked()
+
+    def _close_dialogs(self) -> None:
+        """A dialog open at lock time (an entry being typed, a handover preview, a message)
+        must not stay on screen over the lock: it gets the chance to save a draft (`clear()`),
+        then it is rejected, which also ends a modal dialog's own event loop."""
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                if hasattr(widget, "clear"):
+                    widget.clear()
+                widget.reject()
 
     def _show_locked(self) -> None:
         self.nav.setEnabled(False)

@@ -669,6 +669,8 @@ class CaseView(QWidget):
 
     # ======================================================================== actions
     def _changed(self) -> None:
+        if self.case is None or not self.services.vault.is_open:
+            return  # locked while a dialog was open: the view is cleared and about to go
         self._reload()
         self.case_changed.emit(self.case_id)
 
