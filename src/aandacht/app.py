@@ -60,9 +60,34 @@ def make_application():
     return app
 
 
+UNEXPECTED = ("Er ging iets mis in Aandacht. Wat u eerder opsloeg, staat veilig in de kluis. "
+              "Probeer het opnieuw; blijft het gebeuren, sluit Aandacht dan af en start opnieuw.")
+
+
+def error_message(exc: BaseException) -> str:
+    """What the AF reads for an error no screen caught: our own Dutch sentence, or a calm
+    general one. Never a traceback: it could quote case text, and it helps no AF."""
+    from aandacht.domain.errors import AandachtError
+
+    return str(exc) if isinstance(exc, AandachtError) else UNEXPECTED
+
+
+def install_error_hook() -> None:
+    def hook(exc_type, exc, tb) -> None:
+        if issubclass(exc_type, (KeyboardInterrupt, SystemExit)):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(None, "Aandacht", error_message(exc))
+
+    sys.excepthook = hook
+
+
 def run(argv: list[str]) -> int:
     args = parse_args(argv)
     app = make_application()
+    install_error_hook()
     if args.demo:
         return _run_demo(app)
     from aandacht.paths import AppPaths

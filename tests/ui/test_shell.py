@@ -268,3 +268,12 @@ def test_lock_closes_open_dialogs(qtbot, window):
     qtbot.waitUntil(lambda: window.locked, timeout=3000)
     assert not dlg.isVisible()
     assert dlg.result() == QDialog.DialogCode.Rejected
+
+
+def test_uncaught_errors_get_a_dutch_sentence_not_a_traceback():
+    from aandacht.app import UNEXPECTED, error_message
+    from aandacht.store import VaultError
+
+    assert error_message(VaultError("De kluis is vergrendeld.")) == "De kluis is vergrendeld."
+    secret = KeyError("Casus Kanarie: details")
+    assert error_message(secret) == UNEXPECTED and "Kanarie" not in error_message(secret)
