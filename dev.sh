@@ -8,15 +8,17 @@ cd "$(dirname "$0")"
 PY="${PYTHON:-python3}"
 VENV=".venv"
 
-# Runtime libraries the Qt wheels load (also headless), and venv support.
-DEBIAN_PACKAGES=(python3-venv libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1
-  libfreetype6 libglib2.0-0 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
-  libxcb-shape0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-randr0 libnss3)
+# Libraries the Qt wheels load even headless (tests), and venv support …
+HEADLESS_PACKAGES=(python3-venv libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6
+  libglib2.0-0 libdbus-1-3 libnss3)
+# … and what a window on an X11/XWayland desktop needs on top (`run`).
+DESKTOP_PACKAGES=(libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
+  libxcb-shape0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-randr0)
 
 ensure_system() {
   command -v dpkg >/dev/null 2>&1 || return 0
   local missing=()
-  for pkg in "${DEBIAN_PACKAGES[@]}"; do
+  for pkg in "$@"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -44,12 +46,12 @@ cmd="${1:-run}"
 shift || true
 case "$cmd" in
   run)
-    ensure_system
+    ensure_system "${HEADLESS_PACKAGES[@]}" "${DESKTOP_PACKAGES[@]}"
     ensure_venv gui
     exec "$VENV/bin/aandacht" "$@"
     ;;
   test)
-    ensure_system
+    ensure_system "${HEADLESS_PACKAGES[@]}"
     ensure_venv test
     export QT_QPA_PLATFORM=offscreen
     exec "$VENV/bin/python" -m pytest -q "$@"
