@@ -60,3 +60,16 @@ def check_keys(table: dict[str, Any], allowed: set[str], where: str, path: str) 
     unknown = set(table) - allowed
     if unknown:
         raise ContentError(f"onbekende sleutel(s) {', '.join(sorted(unknown))} in {where}", path)
+
+
+def text_field(table: dict[str, Any], key: str, where: str, path: str,
+               required: bool = True) -> str:
+    """A text value of a content table, stripped; a Dutch ContentError when it is not text
+    or (if required) empty."""
+    value = table.get(key, "")
+    if not isinstance(value, str):
+        raise ContentError(f"'{key}' in {where} moet tekst zijn", path)
+    value = value.strip()
+    if required and not value:
+        raise ContentError(f"'{key}' ontbreekt in {where}", path)
+    return value

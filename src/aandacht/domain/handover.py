@@ -30,6 +30,7 @@ from types import MappingProxyType
 from typing import Any
 
 from aandacht.content import check_keys, content_path, load_toml, require_source
+from aandacht.content import text_field as _text
 from aandacht.domain.case import (
     Case,
     DETAIL_FIELDS,
@@ -354,16 +355,6 @@ _TOP_KEYS = {"version", "source", "recipient", "request_types", "grounds", "inpu
 _RECIPIENT_KEYS = {"id", "name", "short", "title", "purpose", "number_prefix", "default_basis",
                    "handling"}
 _FIELD_KEYS = {"id", "label", "source", "rule", "grounds", "reason"}
-
-
-def _text(table: Mapping[str, Any], key: str, where: str, path: str, required: bool = True) -> str:
-    value = table.get(key, "")
-    if not isinstance(value, str):
-        raise ContentError(f"'{key}' in {where} moet tekst zijn", path)
-    value = value.strip()
-    if required and not value:
-        raise ContentError(f"'{key}' ontbreekt in {where}", path)
-    return value
 
 
 def _ident(table: Mapping[str, Any], where: str, path: str) -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from aandacht.domain.case import validate_date, validate_text
+from aandacht.content import text_field as _text
 from aandacht.domain.errors import ContentError, NotAllowed, ValidationError
 
 FIELD_TYPES = ("text", "longtext", "date", "bool", "choice", "list", "signals", "groups")
@@ -276,16 +277,6 @@ def _tables(value: Any, where: str, path: str, required: bool = True) -> list[An
         return []
     if not isinstance(value, list) or (required and not value):
         raise ContentError(f"{where} ontbreekt of is leeg", path)
-    return value
-
-
-def _text(t: dict[str, Any], key: str, where: str, path: str, required: bool = True) -> str:
-    value = t.get(key, "")
-    if not isinstance(value, str):
-        raise ContentError(f"'{key}' in {where} moet tekst zijn", path)
-    value = value.strip()
-    if required and not value:
-        raise ContentError(f"'{key}' ontbreekt in {where}", path)
     return value
 
 

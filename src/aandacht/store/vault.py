@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import hashlib
 import hmac
 import os
@@ -261,7 +262,7 @@ class Vault:
         if not target.parent.is_dir():
             raise VaultError(f"De map {target.parent} bestaat niet.")
         # Copies from an earlier backup that was interrupted (encrypted, but clutter).
-        for stale in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+        for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
             _remove_quietly(stale)
         tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
         try:
@@ -281,12 +282,6 @@ class Vault:
             _remove_quietly(tmp)
             raise _friendly_os_error(exc, target.parent) from None
         return target
-
-
-def glob_escape(name: str) -> str:
-    import glob
-
-    return glob.escape(name)
 
 
 def _validate_new_passphrase(passphrase: str) -> None:
